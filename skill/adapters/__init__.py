@@ -1,0 +1,1 @@
+"""Adapters: the ports implemented for real devices, files and terminals."""

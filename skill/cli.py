@@ -1,0 +1,224 @@
+"""The `massage-coach` command: parses arguments into settings, builds a session, runs it.
+
+This is the only module that prints for the person at the terminal or exits the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+from skill import __version__, catalog, preview
+from skill.adapters.console import ConsoleSpeech, TypedCommands
+from skill.adapters.transcript import JsonLinesTranscript, ReadableTranscript
+from skill.clock import MonotonicClock, VirtualClock
+from skill.dialogue import Dialogue
+from skill.errors import DataFileError, OutputError, SkillError
+from skill.messages import Outcome
+from skill.ports import TranscriptSink
+from skill.script import ScriptedCommands, read_script
+from skill.session import Session
+from skill.settings import SessionSettings, SimulateSettings
+
+log = logging.getLogger("skill")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="massage-coach: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except SkillError as exc:
+        print(f"massage-coach: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say to it.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(
+            "\nmassage-coach: session ended. Rest your hands and have a glass of water.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="massage-coach",
+        description="An offline voice coach for a self neck massage, one calm step at a time.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the coach does")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="start a session",
+        description=(
+            "Start a guided session. With --text, type what you would say (next, pause, tender "
+            "spot, ...) and read what the coach says."
+        ),
+    )
+    run.add_argument("--text", action="store_true", help="type commands and read the coach")
+    _session_options(run)
+    run.set_defaults(handler=_run)
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="run a scripted session on a virtual clock",
+        description=(
+            "Run a whole session in virtual time. Each script line is 'SECONDS UTTERANCE': "
+            "what the person says, and when (seconds since the start). Blank lines and "
+            "# comments are skipped."
+        ),
+    )
+    simulate.add_argument(
+        "--script", type=Path, required=True, metavar="FILE", help="the script to play"
+    )
+    simulate.add_argument(
+        "--transcript",
+        type=Path,
+        metavar="OUT.jsonl",
+        help="write the session as JSON lines (t, kind, text, step, intent)",
+    )
+    simulate.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _session_options(simulate)
+    simulate.set_defaults(handler=_simulate)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check routine files",
+        description=(
+            "Check routine files; every problem is listed with its section, step and field."
+        ),
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="routine .toml files")
+    validate.set_defaults(handler=_validate)
+
+    show = commands.add_parser(
+        "preview",
+        help="print a routine's whole script with timings",
+        description="Print every step, its timing and the total.",
+    )
+    show.add_argument(
+        "routine",
+        nargs="?",
+        default=catalog.DEFAULT_ROUTINE,
+        metavar="ROUTINE",
+        help=f"a routine name or .toml file (default: {catalog.DEFAULT_ROUTINE}; "
+        f"available: {', '.join(catalog.available()) or 'none'})",
+    )
+    show.set_defaults(handler=_preview)
+    return parser
+
+
+def _session_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--routine",
+        default=catalog.DEFAULT_ROUTINE,
+        metavar="NAME",
+        help=f"routine name or .toml file (default: {catalog.DEFAULT_ROUTINE})",
+    )
+
+
+def _session_settings(args: argparse.Namespace) -> SessionSettings:
+    return SessionSettings(routine=args.routine)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.text:
+        raise SkillError(
+            "voice sessions need the speech engines, which this version does not "
+            "have yet; use 'massage-coach run --text'"
+        )
+    settings = _session_settings(args)
+    loaded = catalog.load(settings.routine)
+    clock = MonotonicClock()
+    print("Type what you would say (help, next, pause, tender spot, ...). Ctrl-C ends.\n")
+    session = Session(
+        Dialogue(loaded.routine, loaded.prompts, speed=settings.speed, volume=settings.volume),
+        clock,
+        TypedCommands(sys.stdin, clock),
+        speech=ConsoleSpeech(sys.stdout),
+    )
+    return _exit_code(session.run())
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    settings = SimulateSettings(_session_settings(args), args.script, args.transcript, args.quiet)
+    loaded = catalog.load(settings.session.routine)
+    lines = read_script(settings.script)
+    clock = VirtualClock()
+    commands = ScriptedCommands(lines, clock)
+    with ExitStack() as files:
+        sinks: list[TranscriptSink] = []
+        if not settings.quiet:
+            sinks.append(ReadableTranscript(sys.stdout))
+        if settings.transcript:
+            sinks.append(
+                JsonLinesTranscript(files.enter_context(_open_output(settings.transcript)))
+            )
+        dialogue = Dialogue(
+            loaded.routine,
+            loaded.prompts,
+            speed=settings.session.speed,
+            volume=settings.session.volume,
+        )
+        outcome = Session(dialogue, clock, commands, transcripts=sinks).run()
+    if commands.unused:
+        log.warning(
+            "the session ended (%s) before %d script line(s) were reached",
+            outcome.value,
+            commands.unused,
+        )
+    return _exit_code(outcome)
+
+
+def _open_output(path: Path) -> TextIO:
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror}; check the folder exists and is writable"
+        ) from None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            loaded = catalog.load(name)
+        except DataFileError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"{name}: OK, {len(loaded.routine.steps)} steps, about "
+            f"{loaded.total_seconds / 60:.1f} minutes with no pauses"
+        )
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _preview(args: argparse.Namespace) -> int:
+    print(preview.render(catalog.load(args.routine)))
+    return EXIT_OK
+
+
+def _exit_code(outcome: Outcome) -> int:
+    """Every way a session ends is a normal end: stopping or declining is the person's call."""
+    log.info("session ended: %s", outcome.value)
+    return EXIT_OK
