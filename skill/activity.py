@@ -74,7 +74,7 @@ class Activity:
         """From the top, as if it had just begun."""
         self.origin, self.next_beat, self.frozen_at = now, 0, None
 
-    def replan(self, prompts: Prompts, speed: float, *, keep_last_beat: bool) -> None:
+    def replan(self, prompts: Prompts, speed: float, now: float, *, keep_last_beat: bool) -> None:
         """New pace or length, carrying on from the same beat.
 
         With `keep_last_beat` (a new pace) the origin moves so that the last beat said keeps its
@@ -86,3 +86,7 @@ class Activity:
             last = self.next_beat - 1
             self.origin += self.plan.beats[last].offset - new.beats[last].offset
         self.plan = new
+        # A faster pace can bring the next beat into the past: it is due now, not before.
+        if self.next_beat < len(new.beats):
+            reference = self.frozen_at if self.frozen_at is not None else now
+            self.origin = max(self.origin, reference - new.beats[self.next_beat].offset)

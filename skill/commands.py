@@ -75,7 +75,7 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "hold on",
         "hang on",
         "one moment",
-        "just a moment",
+        "a moment",
         "give me a moment",
     ),
     Intent.RESUME: (

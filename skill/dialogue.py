@@ -46,23 +46,6 @@ MAX_TRIES = 2
 SPEEDS = (0.7, 0.85, 1.0, 1.15, 1.3)
 VOLUMES = (0.2, 0.4, 0.6, 0.8, 1.0)
 _VOICE = (Intent.SLOWER, Intent.FASTER, Intent.LOUDER, Intent.SOFTER)
-# Commands that change what happens cut the coach off mid-sentence; questions about time or
-# place, and voice changes, are answered after the sentence under way.
-_INTERRUPTING = frozenset(
-    {
-        Intent.NEXT,
-        Intent.REPEAT,
-        Intent.BACK,
-        Intent.SKIP,
-        Intent.PAUSE,
-        Intent.STOP,
-        Intent.TENDER_SPOT,
-        Intent.PAIN,
-        Intent.WARNING_SIGN,
-        Intent.YES,
-        Intent.NO,
-    }
-)
 
 
 def wrap_up_time(routine: Routine, prompts: Prompts) -> float:
@@ -400,7 +383,7 @@ class Dialogue:
             self._prompt("cap_too_close")
             return
         activity.extra += LONGER_BY
-        activity.replan(self.prompts, self.speed, keep_last_beat=False)
+        activity.replan(self.prompts, self.speed, self._now, keep_last_beat=False)
         self._schedule()
         self._prompt("longer", seconds=round(LONGER_BY))
 
@@ -447,7 +430,7 @@ class Dialogue:
         if new_speed != speed_at:
             for activity in (self._activity, self._suspended):
                 if activity is not None:
-                    activity.replan(self.prompts, self.speed, keep_last_beat=True)
+                    activity.replan(self.prompts, self.speed, self._now, keep_last_beat=True)
             if self.mode is Mode.RUNNING:
                 self._schedule()
         self._prompt(done)
@@ -515,10 +498,16 @@ class Dialogue:
 
     # --- events from the edge -------------------------------------------------------------
 
-    def _on_heard(self, intent: Intent | None) -> None:
-        if intent in _INTERRUPTING and self._talking_until > self._now:
+    def _hush(self) -> None:
+        """Stop talking now, dropping anything still queued to be said."""
+        if self._talking_until > self._now:
             self._out.append(StopSpeaking())
             self._talking_until = self._now
+
+    def _on_heard(self, intent: Intent | None) -> None:
+        # Whatever the person says, the coach stops talking and answers at once; a step cut
+        # off mid-explanation can be heard again with "repeat".
+        self._hush()
         if intent is Intent.WARNING_SIGN:
             self._out.append(Record("warning_sign", self.step_id))
             self._prompt("warning_sign")
@@ -574,20 +563,31 @@ class Dialogue:
                 self._skip_after_pain()
 
     def _wrap_up(self) -> None:
-        """The 30-minute cap is near: leave whatever is going on and run the closing steps."""
+        """The 30-minute cap is near: leave whatever is going on for the closing steps.
+
+        A question being answered (end the session? go on after pain?) stays open: the answer
+        still decides, and carrying on then means the closing steps.
+        """
         if self.mode not in (Mode.RUNNING, Mode.PAUSED, Mode.CONFIRM_STOP, Mode.PAIN_CHECK):
             return
         self._capped = True
-        self._out.append(CancelTimer(Timer.REPLY))
+        self._hush()
         if self._suspended is not None:
             self._activity, self._suspended = self._suspended, None
         self._prompt("cap_reached")
-        if self._current().index >= self.routine.wrap_up_from:
-            if self.mode is not Mode.RUNNING:
-                self._carry_on()
-            return
-        self.mode = Mode.RUNNING
-        self._begin_step(self.routine.wrap_up_from)
+        first = self.routine.wrap_up_from
+        if self._current().index < first:
+            closing = Activity.begin(
+                self.routine.steps[first], first, self.prompts, self.speed, self._now
+            )
+            closing.freeze(self._now)
+            self._activity = closing
+        if self.mode is Mode.CONFIRM_STOP:
+            self._ask(self.prompts.say("confirm_stop"))
+        elif self.mode is Mode.PAIN_CHECK:
+            self._ask(self.prompts.say("pain_choice"))
+        else:
+            self._carry_on()
 
     def _device_lost(self) -> None:
         if self.mode in (Mode.DEVICE_LOST, Mode.ENDED, Mode.IDLE):

@@ -79,7 +79,7 @@ def _identifier(check: Checker, table: Mapping[str, Any], where: str, seen: set[
         check.note(
             where, f"id '{value}' must be lower-case letters, digits and _, starting with a letter"
         )
-    elif value in seen:
+    elif value and value in seen:
         check.note(where, f"id '{value}' is used twice")
     seen.add(value)
     return value
@@ -105,8 +105,7 @@ def _section_steps(
     ]
     steps: list[Step] = []
     for side_number, side in enumerate(sides or (None,)):
-        lead = intro if side_number == 0 else ()
-        lead += _fill(side_intro, side)
+        lead = _fill(intro if side_number == 0 else (), side) + _fill(side_intro, side)
         for i, template in enumerate(templates):
             if template is None:
                 continue
@@ -138,8 +137,8 @@ def _sides(check: Checker, section: Mapping[str, Any], where: str) -> tuple[str,
     value = section.get("sides")
     if value is None:
         return ()
-    if isinstance(value, list) and sorted(value) == sorted(SIDES):
-        return tuple(value)
+    if isinstance(value, list) and sorted(map(str, value)) == sorted(SIDES):
+        return tuple(str(side) for side in value)
     check.note(
         f"{where}, field 'sides'", f'must be ["right", "left"] or ["left", "right"], got {value!r}'
     )
@@ -202,6 +201,14 @@ def _step_template(
 
 
 def _fill(sentences: tuple[str, ...], side: str | None) -> tuple[str, ...]:
+    """The sentences for `side`; a sentence with a bad placeholder (already noted as a problem)
+    is left as it is, since the file is rejected anyway."""
     if side is None:
         return sentences
-    return tuple(s.format(side=side, other_side=other_side(side)) for s in sentences)
+    filled = []
+    for sentence in sentences:
+        try:
+            filled.append(sentence.format(side=side, other_side=other_side(side)))
+        except (KeyError, IndexError, ValueError):
+            filled.append(sentence)
+    return tuple(filled)

@@ -82,7 +82,8 @@ class Session:
                 at = self._session_time()
                 log.warning("audio device %s at %.1f s", heard.value, at)
                 self._feed(DeviceLost(at) if heard is DeviceSignal.LOST else DeviceBack(at))
-            elif timer is not None and due is not None and self._session_time() >= due:
+            elif timer is not None and due is not None and self.clock.now() >= self._t0 + due:
+                # Compared on the clock's own scale: what the source waited for, exactly.
                 del self._timers[timer]
                 # The event carries the deadline, not the moment we woke: late wake-ups
                 # never push later beats back.

@@ -86,4 +86,4 @@ def plain_run() -> Run:
 
 def during(kind: str, step: str, offset: float = 3.0) -> float:
     """A time `offset` seconds after `step`'s cue of `kind` in a plain run."""
-    return float(plain_run().first(kind="cue", text=kind, step=step)["t"]) + offset
+    return round(float(plain_run().first(kind="cue", text=kind, step=step)["t"]) + offset, 3)
