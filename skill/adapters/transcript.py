@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import ClassVar, TextIO
 
 from skill.adapters.console import clock_face
@@ -21,15 +22,27 @@ class JsonLinesTranscript:
 
 
 class ReadableTranscript:
-    """The session as a person would follow it: times, words, cues, what was heard."""
+    """The session as a person would follow it: times, words, cues, what was heard.
+
+    If its reader goes away (`| head`), it goes quiet and the session carries on: a
+    transcript file being written beside it is not cut short.
+    """
 
     _MARKS: ClassVar[dict[str, str]] = {"say": "  ", "cue": "~ ", "heard": "> ", "state": "# "}
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        self._reader_gone = False
 
     def write(self, line: TranscriptLine) -> None:
+        if self._reader_gone:
+            return
         text = line.text
         if line.kind == "heard":
             text = f"{text}  ({line.intent or 'not a command'})"
-        self._out.write(f"[{clock_face(line.t)}] {self._MARKS[line.kind]}{text}\n")
+        try:
+            self._out.write(f"[{clock_face(line.t)}] {self._MARKS[line.kind]}{text}\n")
+        except BrokenPipeError:
+            self._reader_gone = True
+            # What is still buffered would fail again at exit: send it nowhere instead.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._out.fileno())
