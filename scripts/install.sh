@@ -47,12 +47,13 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
 
-# Reinstall only when the package description or the wanted extras changed.
-stamp=".venv/.massage-coach-installed"
-want="$(cat pyproject.toml)${extras}"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+# Reinstall only when pyproject.toml changed since the last install of the same kind; an
+# install with the test tools also serves a plain run.
+stamp=".venv/.installed${extras:+-test}"
+if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
     say "installing massage-coach${extras} into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
-    printf '%s' "$want" > "$stamp"
+    cp pyproject.toml "$stamp"
+    [ -z "$extras" ] || cp pyproject.toml .venv/.installed
 fi
