@@ -200,8 +200,8 @@ class Coach:
     def _where(self) -> None:
         if self._suspended is not None:
             self._prompt("where_tender_spot")
-        step = (self._suspended or self._current()).step
-        number, total = self.routine.index_of(step.id) + 1, len(self.routine.steps)
+        main = self._suspended or self._current()
+        step, number, total = main.step, main.index + 1, len(self.routine.steps)
         if step.side:
             self._prompt(
                 "where_side", number=number, total=total, section=step.section_title, side=step.side
