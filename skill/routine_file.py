@@ -155,6 +155,7 @@ def _step_template(
     """One step as written, before sides are filled in; None when its kind is unusable."""
     step_id = _identifier(check, table, where, seen)
     where = f"{where} '{step_id}'" if step_id else where
+    say = check.sentences(table, "say", where, required=True, fields=fields)
     kind_name = table.get("kind")
     try:
         kind = StepKind(str(kind_name))
@@ -163,7 +164,6 @@ def _step_template(
         check.note(where, f"field 'kind': must be one of {kinds}, got {kind_name!r}")
         return None
     check.unknown_fields(table, _COMMON_FIELDS | _KIND_FIELDS[kind], where)
-    say = check.sentences(table, "say", where, required=True, fields=fields)
     again = check.sentences(table, "again", where, required=False, fields=fields)
     if again and not fields:
         check.note(
