@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,9 @@ SCREENED = "1 no\n2 no\n"
 """Both screening questions answered "no": the massage begins at about two seconds."""
 
 
+@cache
 def plain_run() -> Run:
-    """The whole routine with no commands, to find when things happen."""
+    """The whole routine with no commands, to find when things happen (run once, shared)."""
     return simulate(SCREENED)
 
 
