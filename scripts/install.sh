@@ -25,6 +25,10 @@ if [ "$need_python" = 1 ]; then
 elif ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
+# The tests speak commands to the recognizer with espeak-ng.
+if [ -n "$extras" ] && ! command -v espeak-ng >/dev/null 2>&1; then
+    missing+=(espeak-ng)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
         say "missing ${missing[*]}, and this system has no apt-get: install them by hand."

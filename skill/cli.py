@@ -6,6 +6,7 @@ This is the only module that prints for the person at the terminal or exits the 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -13,14 +14,16 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from skill import __version__, catalog, preview
-from skill.adapters.console import ConsoleSpeech, TypedCommands
+from skill import __version__, catalog, engines, models, preview
+from skill.adapters.console import ConsoleSpeech, TextProgress, TypedCommands
 from skill.adapters.transcript import JsonLinesTranscript, ReadableTranscript
 from skill.clock import MonotonicClock, VirtualClock
 from skill.dialogue import Dialogue
-from skill.errors import DataFileError, OutputError, SkillError
+from skill.engines import Engine
+from skill.errors import AudioFileError, DataFileError, OutputError, SkillError
 from skill.messages import Outcome
 from skill.ports import TranscriptSink
+from skill.recognize import recognize_file
 from skill.script import ScriptedCommands, read_script
 from skill.session import Session
 from skill.settings import SessionSettings, SimulateSettings
@@ -123,7 +126,69 @@ def _parser() -> argparse.ArgumentParser:
         f"available: {', '.join(catalog.available()) or 'none'})",
     )
     show.set_defaults(handler=_preview)
+
+    recognize = commands.add_parser(
+        "recognize",
+        help="find the spoken commands in WAV files",
+        description=(
+            "Decode each WAV file as a live stream, in chunks of at most 100 ms, exactly as the "
+            "microphone's sound is decoded, and list the commands heard."
+        ),
+    )
+    recognize.add_argument("files", nargs="+", type=Path, metavar="WAV", help="WAV files")
+    recognize.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON line per file: {"file", "events": [{"intent", "text", "start", "end", '
+        '"emitted_at", "confidence"}], "audio_seconds", "decode_seconds"}',
+    )
+    _engine_options(recognize)
+    recognize.set_defaults(handler=_recognize)
+
+    model = commands.add_parser(
+        "model",
+        help="the Vosk speech model: status or download",
+        description=(
+            "Vosk recognizes commands best; its model is a separate download. Without it, the "
+            "coach uses pocketsphinx, whose model comes with it."
+        ),
+    )
+    model_commands = model.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    status = model_commands.add_parser(
+        "status",
+        help="what is installed and which engine will run",
+        description="Say where the Vosk model is, whether it works, and which engine will run.",
+    )
+    status.add_argument("--model", type=Path, metavar="PATH", help="look here first")
+    status.set_defaults(handler=_model_status)
+    download = model_commands.add_parser(
+        "download",
+        help=f"fetch and install {models.VOSK_SMALL_EN_US.name}",
+        description=(
+            "Fetch the official archive with a progress bar, check its SHA-256 and unpack it "
+            "atomically; an interrupted download resumes when run again."
+        ),
+    )
+    download.add_argument("--url", help="fetch from this address instead (a mirror)")
+    download.add_argument(
+        "--dir",
+        type=Path,
+        metavar="DIR",
+        help="install into DIR (default: models/ in a checkout, else "
+        "~/.local/share/massage-coach/models)",
+    )
+    download.set_defaults(handler=_model_download)
     return parser
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=[engine.value for engine in Engine],
+        default=Engine.AUTO.value,
+        help="speech engine (default: auto, Vosk when its model is installed, else pocketsphinx)",
+    )
+    parser.add_argument("--model", type=Path, metavar="PATH", help="the Vosk model folder")
 
 
 def _session_options(parser: argparse.ArgumentParser) -> None:
@@ -215,6 +280,63 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _preview(args: argparse.Namespace) -> int:
     print(preview.render(catalog.load(args.routine)))
+    return EXIT_OK
+
+
+def _recognize(args: argparse.Namespace) -> int:
+    choice = engines.choose(Engine(args.engine), args.model)
+    engine = engines.load(choice)
+    log.info("recognizing with %s (%s)", choice.engine.value, choice.reason)
+    failed = 0
+    for path in args.files:
+        try:
+            result = recognize_file(path, engine)
+        except AudioFileError as exc:
+            print(f"massage-coach: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if args.json:
+            print(json.dumps(result.as_dict()), flush=True)
+            continue
+        print(
+            f"{result.file}: {result.audio_seconds:.1f} s of audio, decoded in "
+            f"{result.decode_seconds:.2f} s with {engine.name}"
+        )
+        for event in result.events:
+            print(
+                f"  {event.start:6.2f}-{event.end:.2f} s  {event.intent.value:12} "
+                f'"{event.text}"  (decided at {event.emitted_at:.2f} s, '
+                f"confidence {event.confidence:.2f})"
+            )
+        if not result.events:
+            print("  no command heard")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _model_status(args: argparse.Namespace) -> int:
+    spec = models.VOSK_SMALL_EN_US
+    found = models.status(spec, args.model)
+    if found.usable:
+        print(f"Vosk model: {spec.name} in {found.found}, ready.")
+        print("Engine: vosk.")
+        return EXIT_OK
+    if found.found is not None:
+        print(f"Vosk model: found in {found.found}, but it cannot be used: {found.problem}")
+    else:
+        places = ", ".join(str(place) for place in found.searched)
+        print(f"Vosk model: not installed (looked in {places}).")
+    print(
+        "Engine: pocketsphinx, with its own US English model. For better recognition: "
+        "massage-coach model download"
+    )
+    return EXIT_OK
+
+
+def _model_download(args: argparse.Namespace) -> int:
+    spec = models.VOSK_SMALL_EN_US
+    into = args.dir or models.default_install_dir()
+    installed = models.download(spec, into, url=args.url, progress=TextProgress(spec.name))
+    print(f"{spec.name} is installed in {installed}; the coach will use Vosk.")
     return EXIT_OK
 
 

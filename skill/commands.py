@@ -85,7 +85,6 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "go on",
         "keep going",
         "i'm back",
-        "unpause",
     ),
     Intent.STOP: (
         "stop",

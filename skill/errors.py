@@ -46,3 +46,15 @@ class ScriptError(SkillError):
 
 class OutputError(SkillError):
     """A transcript or other output file that cannot be written."""
+
+
+class AudioFileError(SkillError):
+    """A sound file that cannot be read or written."""
+
+
+class RecognizerError(SkillError):
+    """A speech engine that cannot start or run, with what to do about it."""
+
+
+class ModelError(SkillError):
+    """A speech model that is missing, incomplete, or could not be downloaded, with what to do."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from typing import TextIO
 
@@ -62,3 +63,31 @@ class TypedCommands:
         except queue.Empty:
             return None
         return Utterance(text, parse(text))
+
+
+class TextProgress:
+    """A progress bar on stderr for long work: redrawn in place on a terminal, a line every
+    tenth elsewhere (a log or a pipe)."""
+
+    def __init__(self, label: str, out: TextIO | None = None) -> None:
+        self._label, self._out = label, out or sys.stderr
+        self._live = self._out.isatty()
+        self._shown = -1
+
+    def __call__(self, done: int, total: int | None) -> None:
+        megabytes = f"{done / 1e6:.1f}" + (f"/{total / 1e6:.1f}" if total else "") + " MB"
+        if not total:
+            if self._live:
+                self._out.write(f"\r{self._label}: {megabytes}")
+            return
+        part = min(1.0, done / total)
+        tenth = int(part * 10)
+        if self._live:
+            bar = "#" * int(part * 30)
+            self._out.write(f"\r{self._label}: [{bar:.<30}] {part:4.0%} {megabytes}")
+            if done >= total:
+                self._out.write("\n")
+        elif tenth > self._shown:
+            self._out.write(f"{self._label}: {part:4.0%} {megabytes}\n")
+        self._shown = tenth
+        self._out.flush()
