@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -89,3 +91,21 @@ def plain_run() -> Run:
 def during(kind: str, step: str, offset: float = 3.0) -> float:
     """A time `offset` seconds after `step`'s cue of `kind` in a plain run."""
     return round(float(plain_run().first(kind="cue", text=kind, step=step)["t"]) + offset, 3)
+
+
+CLI_TIMEOUT = 60.0
+"""No command line run by a test may take longer than this."""
+
+
+def cli(*args: str | Path, stdin: str | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`massage-coach ARGS...` in `cwd`, with `stdin` typed in (empty when None)."""
+    return subprocess.run(
+        [sys.executable, "-m", "skill", *map(str, args)],
+        input="" if stdin is None else stdin,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )

@@ -15,6 +15,7 @@ import pytest
 
 from skill import __version__, catalog
 from tests.helpers import DATA, ROOT, SCREENED
+from tests.helpers import cli as _cli
 
 TIMEOUT = 30
 BAD = DATA / "bad_routines"
@@ -23,22 +24,6 @@ NECK = ROOT / "routines" / "neck.toml"
 EXPECT = "# expect: "
 KINDS = {"say", "cue", "heard", "state"}
 TIME_STAMP = re.compile(r"^\[\s*\d+:\d\d\] ")
-
-
-def _cli(
-    *args: str | Path, stdin: str | None = None, cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    """`massage-coach ARGS...` in `cwd`, with `stdin` typed in (empty when None)."""
-    return subprocess.run(
-        [sys.executable, "-m", "skill", *map(str, args)],
-        input="" if stdin is None else stdin,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 def _simulate(
