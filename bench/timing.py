@@ -16,18 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skill import catalog
-from skill.adapters.console import TypedCommands
-from skill.clock import MonotonicClock, VirtualClock
-from skill.commands import parse
-from skill.dialogue import Dialogue
-from skill.ports import CommandSource, DeviceSignal, Utterance
-from skill.routine import Cue
-from skill.script import ScriptedCommands, parse_script
-from skill.session import Session
-
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+from skill import catalog  # noqa: E402
+from skill.adapters.console import TypedCommands  # noqa: E402
+from skill.clock import MonotonicClock, VirtualClock  # noqa: E402
+from skill.commands import parse  # noqa: E402
+from skill.dialogue import Dialogue  # noqa: E402
+from skill.ports import CommandSource, DeviceSignal, Utterance  # noqa: E402
+from skill.routine import Cue  # noqa: E402
+from skill.script import ScriptedCommands, parse_script  # noqa: E402
+from skill.session import Session  # noqa: E402
+
 Script = list[tuple[float, str]]
 
 
@@ -209,16 +211,10 @@ def main() -> int:
 
 def _write_report(table: list[str], ratio: float, args: argparse.Namespace) -> None:
     machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
-    text = [
-        "# Benchmarks",
-        "",
-        "Measured on a shared, noisy machine: read medians and ratios, not single values.",
-        "",
-        "## Timing",
-        "",
+    body = [
         f"{machine}, {time.strftime('%Y-%m-%d')}; real-clock sessions of {args.seconds:.0f} s "
-        f'(the neck routine from its start, then "stop", "yes"), {args.runs} repeats of the '
-        "fast measurements.",
+        '(the neck routine from its start, then "stop", "yes"; a routine that ends first '
+        f"ends the run), {args.runs} repeats of the fast measurements.",
         "",
         *table,
         "",
@@ -232,11 +228,8 @@ def _write_report(table: list[str], ratio: float, args: argparse.Namespace) -> N
         "```",
         f".venv/bin/python bench/timing.py --seconds {args.seconds:.0f} --runs {args.runs}",
         "```",
-        "",
     ]
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text("\n".join(text), encoding="utf-8")
-    print(f"wrote {REPORT.relative_to(ROOT)}", file=sys.stderr)
+    print(f"wrote {write_section('Timing', chr(10).join(body))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

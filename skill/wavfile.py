@@ -1,7 +1,8 @@
-"""WAV files in and out: any PCM rate and channel count, streamed as 16 kHz mono chunks."""
+"""WAV files in and out: any rate, channel count and sample format, streamed as 16 kHz mono."""
 
 from __future__ import annotations
 
+import struct
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,44 +31,72 @@ class Recording:
         return len(self.samples) / self.rate
 
 
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+
+
 def read_wav(path: Path) -> Recording:
-    """The file's sound, channels mixed to mono; AudioFileError says what is wrong with it."""
+    """The file's sound, channels mixed to mono; AudioFileError says what is wrong with it.
+
+    Reads PCM (8, 16, 24, 32-bit) and float (32, 64-bit) WAV, plain or "extensible".
+    """
     try:
-        with wave.open(str(path), "rb") as wav:
-            width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
-            frames = wav.readframes(wav.getnframes())
+        data = path.read_bytes()
     except FileNotFoundError:
         raise AudioFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise AudioFileError(f"{path}: is a folder, not a WAV file") from None
-    except (wave.Error, EOFError) as exc:
-        raise AudioFileError(
-            f"{path}: not a PCM WAV file ({exc}); convert it, for example with "
-            f"'sox {path.name} -b 16 out.wav'"
-        ) from None
     except OSError as exc:
         raise AudioFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not frames:
+    try:
+        tag, channels, rate, bits, frames = _parse_riff(data)
+    except ValueError as exc:
+        raise AudioFileError(
+            f"{path}: not a WAV file this coach can read ({exc}); convert it to 16-bit PCM, "
+            f"for example with 'sox {path.name} -b 16 out.wav'"
+        ) from None
+    usable = len(frames) // (channels * bits // 8) * (channels * bits // 8)
+    if usable == 0:
         raise AudioFileError(f"{path}: holds no sound")
-    return Recording(_to_mono_int16(frames, width, channels), rate)
+    return Recording(_to_mono_int16(frames[:usable], tag, bits, channels), rate)
 
 
-def _to_mono_int16(frames: bytes, width: int, channels: int) -> Samples:
-    if width == 1:  # 8-bit WAV is unsigned
-        wide = (np.frombuffer(frames, np.uint8).astype(np.int32) - 128) << 8
-    elif width == 2:
-        wide = np.frombuffer(frames, "<i2").astype(np.int32)
-    elif width == 3:
-        bytes3 = np.frombuffer(frames, np.uint8).reshape(-1, 3)
-        wide = (
-            bytes3[:, 0].astype(np.int32) << 8
-            | bytes3[:, 1].astype(np.int32) << 16
-            | bytes3[:, 2].astype(np.int32) << 24
-        ) >> 16
+def _parse_riff(data: bytes) -> tuple[int, int, int, int, bytes]:
+    """Format tag, channels, rate, bits per sample and the sample bytes of a RIFF WAVE."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise ValueError("no RIFF WAVE header")
+    chunks: dict[bytes, bytes] = {}
+    at = 12
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at + 4 : at + 8], "little")
+        chunks.setdefault(data[at : at + 4], data[at + 8 : at + 8 + size])
+        at += 8 + size + (size & 1)  # chunks are padded to an even length
+    fmt = chunks.get(b"fmt ", b"")
+    if len(fmt) < 16 or b"data" not in chunks:
+        raise ValueError("no format or no data chunk")
+    tag, channels, rate = struct.unpack_from("<HHI", fmt, 0)
+    (bits,) = struct.unpack_from("<H", fmt, 14)
+    if tag == _EXTENSIBLE and len(fmt) >= 26:
+        (tag,) = struct.unpack_from("<H", fmt, 24)  # the sub-format's leading code
+    pcm_ok = tag == _PCM and bits in (8, 16, 24, 32)
+    if not (pcm_ok or (tag == _FLOAT and bits in (32, 64))) or not channels or not rate:
+        raise ValueError(f"format {tag} with {bits}-bit samples is not supported")
+    return tag, channels, rate, bits, chunks[b"data"]
+
+
+def _to_mono_int16(frames: bytes, tag: int, bits: int, channels: int) -> Samples:
+    """Samples scaled to -1..1, channels averaged, then 16-bit."""
+    if tag == _FLOAT:
+        unit = np.frombuffer(frames, "<f4" if bits == 32 else "<f8").astype(np.float64)
+    elif bits == 8:  # 8-bit WAV is unsigned
+        unit = (np.frombuffer(frames, np.uint8).astype(np.float64) - 128) / 128
+    elif bits == 24:
+        triples = np.frombuffer(frames, np.uint8).reshape(-1, 3).astype(np.int32)
+        joined = (triples[:, 0] << 8 | triples[:, 1] << 16 | triples[:, 2] << 24) >> 8
+        unit = joined / float(1 << 23)
     else:
-        wide = np.frombuffer(frames, "<i4").astype(np.int64) >> 16
-    mono = wide[: len(wide) // channels * channels].reshape(-1, channels).mean(axis=1)
-    samples: Samples = np.clip(np.round(mono), -32768, 32767).astype(np.int16)
+        unit = np.frombuffer(frames, f"<i{bits // 8}").astype(np.float64) / float(1 << (bits - 1))
+    mono = unit.reshape(-1, channels).mean(axis=1)
+    samples: Samples = np.clip(np.round(mono * 32768), -32768, 32767).astype(np.int16)
     return samples
 
 

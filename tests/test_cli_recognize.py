@@ -50,7 +50,7 @@ def test_a_bad_file_is_named_and_the_others_are_still_decoded(isolated: Path) ->
     result = cli("recognize", "--json", "notes.wav", good, "missing.wav", cwd=isolated)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "notes.wav: not a PCM WAV file" in result.stderr
+    assert "notes.wav: not a WAV file this coach can read" in result.stderr
     assert "missing.wav: no such file" in result.stderr
     assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == [str(good)]
 

@@ -85,3 +85,15 @@ def test_every_phrase_of_the_grammar_is_in_the_engine_dictionary(
     for phrase in grammar_phrases():
         for word in phrase.split():
             assert engine.decoder.lookup_word(word) is not None, word
+
+
+def test_a_stream_ending_mid_speech_on_a_frame_boundary_ends_cleanly(
+    engine: PocketsphinxEngine,
+) -> None:
+    """Loud sound to the last sample, in whole 30 ms frames: the endpointer is still in speech
+    with nothing left over when the stream ends."""
+    stream = engine.stream()
+    loud = np.random.default_rng(0).integers(-20000, 20000, 480 * 50).astype(np.int16)
+    stream.feed(np.zeros(480 * 20, np.int16).tobytes())
+    stream.feed(loud.tobytes())
+    assert isinstance(stream.finish(), list)

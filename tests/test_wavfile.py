@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import wave
 from pathlib import Path
 
@@ -63,14 +64,31 @@ def test_written_wav_reads_back_the_same(tmp_path: Path) -> None:
     assert np.array_equal(recording.samples, samples)
 
 
-def _float_wav(path: Path) -> None:
-    """A 32-bit float WAV (format 3), which the wave module does not read."""
-    data = np.zeros(160, np.float32).tobytes()
-    fmt = (3).to_bytes(2, "little") + (1).to_bytes(2, "little") + RATE.to_bytes(4, "little")
-    fmt += (RATE * 4).to_bytes(4, "little") + (4).to_bytes(2, "little") + (32).to_bytes(2, "little")
-    body = b"WAVE" + b"fmt " + len(fmt).to_bytes(4, "little") + fmt
-    body += b"data" + len(data).to_bytes(4, "little") + data
-    path.write_bytes(b"RIFF" + len(body).to_bytes(4, "little") + body)
+def _riff(path: Path, tag: int, bits: int, data: bytes, extensible: bool = False) -> None:
+    """A mono 16 kHz WAV with any format tag, written by hand (the wave module writes PCM only)."""
+    block = bits // 8
+    fmt = struct.pack("<HHIIHH", 0xFFFE if extensible else tag, 1, RATE, RATE * block, block, bits)
+    if extensible:
+        guid_tail = b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+        fmt += struct.pack("<HHI", 22, bits, 4) + struct.pack("<H", tag) + guid_tail
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(data)) + data
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+
+
+@pytest.mark.parametrize(
+    ("tag", "bits", "dtype", "extensible"),
+    [(3, 32, "<f4", False), (3, 64, "<f8", False), (3, 32, "<f4", True), (1, 16, "<i2", True)],
+)
+def test_float_and_extensible_wav_are_read(
+    tmp_path: Path, tag: int, bits: int, dtype: str, extensible: bool
+) -> None:
+    values = np.array([0.0, 0.5, -0.5, 0.25] * 400)
+    scaled = values * 32767 if dtype == "<i2" else values
+    _riff(tmp_path / "in.wav", tag, bits, scaled.astype(dtype).tobytes(), extensible)
+    recording = read_wav(tmp_path / "in.wav")
+    assert recording.rate == RATE
+    assert np.allclose(recording.samples / 32768, values, atol=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -78,8 +96,9 @@ def _float_wav(path: Path) -> None:
     [
         (lambda p: None, "no such file"),
         (lambda p: p.mkdir(), "is a folder"),
-        (lambda p: p.write_text("not audio"), "not a PCM WAV file"),
-        (_float_wav, "not a PCM WAV file"),
+        (lambda p: p.write_text("not audio"), "no RIFF WAVE header"),
+        (lambda p: _riff(p, 2, 4, bytes(100)), "format 2 with 4-bit samples is not supported"),
+        (lambda p: p.write_bytes(b"RIFF\x04\x00\x00\x00WAVE"), "no format or no data chunk"),
         (lambda p: write_wav(p, np.zeros(0, np.int16)), "holds no sound"),
     ],
 )

@@ -93,7 +93,9 @@ class PocketsphinxStream:
         if not self._endpointer.in_speech:
             return []
         self._consumed += len(self._pending)
-        speech = self._endpointer.end_stream(self._pending)
+        # end_stream wants at least one sample: a stream cut exactly on a frame boundary ends
+        # on a frame of silence.
+        speech = self._endpointer.end_stream(self._pending or bytes(self._frame_bytes))
         self._pending = b""
         if speech:
             self._decoder.process_raw(speech)
