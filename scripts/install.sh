@@ -25,10 +25,14 @@ if [ "$need_python" = 1 ]; then
 elif ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
-# The tests speak commands to the recognizer with espeak-ng.
-if [ -n "$extras" ] && ! command -v espeak-ng >/dev/null 2>&1; then
-    missing+=(espeak-ng)
-fi
+# Speech out needs espeak-ng's library, sound needs PortAudio; the tests also run their own
+# PulseAudio daemon as a virtual sound card (see tests/virtual_audio.py).
+wanted=(espeak-ng libportaudio2)
+[ -n "$extras" ] && wanted+=(pulseaudio pulseaudio-utils libasound2-plugins)
+for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+        || missing+=("$package")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
     if ! command -v apt-get >/dev/null 2>&1; then
         say "missing ${missing[*]}, and this system has no apt-get: install them by hand."

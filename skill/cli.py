@@ -14,19 +14,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from skill import __version__, catalog, engines, models, preview
-from skill.adapters.console import ConsoleSpeech, TextProgress, TypedCommands
+from skill import __version__, catalog, engines, launch, models, preview
+from skill.adapters.console import TextProgress
 from skill.adapters.transcript import JsonLinesTranscript, ReadableTranscript
-from skill.clock import MonotonicClock, VirtualClock
-from skill.dialogue import Dialogue
 from skill.engines import Engine
 from skill.errors import AudioFileError, DataFileError, OutputError, SkillError
 from skill.messages import Outcome
 from skill.ports import TranscriptSink
 from skill.recognize import recognize_file
-from skill.script import ScriptedCommands, read_script
-from skill.session import Session
-from skill.settings import SessionSettings, SimulateSettings
+from skill.settings import SessionSettings, SimulateSettings, VoiceSettings
 
 log = logging.getLogger("skill")
 
@@ -72,12 +68,15 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="start a session",
         description=(
-            "Start a guided session. With --text, type what you would say (next, pause, tender "
-            "spot, ...) and read what the coach says."
+            "Start a guided session: the coach speaks and listens on the default microphone "
+            "and speaker (or those you name). With --text, type what you would say (next, "
+            "pause, tender spot, ...) and read what the coach says."
         ),
     )
     run.add_argument("--text", action="store_true", help="type commands and read the coach")
     _session_options(run)
+    _engine_options(run)
+    _device_options(run)
     run.set_defaults(handler=_run)
 
     simulate = commands.add_parser(
@@ -89,8 +88,19 @@ def _parser() -> argparse.ArgumentParser:
             "# comments are skipped."
         ),
     )
+    person = simulate.add_mutually_exclusive_group(required=True)
+    person.add_argument("--script", type=Path, metavar="FILE", help="the script to play")
+    person.add_argument(
+        "--audio-in",
+        type=Path,
+        metavar="IN.wav",
+        help="a recording of the person's side, decoded by the real recognizer",
+    )
     simulate.add_argument(
-        "--script", type=Path, required=True, metavar="FILE", help="the script to play"
+        "--audio-out",
+        type=Path,
+        metavar="OUT.wav",
+        help="write everything the person would hear, at the times they would hear it",
     )
     simulate.add_argument(
         "--transcript",
@@ -100,7 +110,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _session_options(simulate)
+    _engine_options(simulate)
     simulate.set_defaults(handler=_simulate)
+
+    devices = commands.add_parser(
+        "devices",
+        help="list microphones and speakers",
+        description="List the audio devices, for --input-device and --output-device.",
+    )
+    devices.set_defaults(handler=_devices)
 
     validate = commands.add_parser(
         "validate",
@@ -200,60 +218,90 @@ def _session_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _device_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-device", metavar="NAME|INDEX", help="microphone (see: massage-coach devices)"
+    )
+    parser.add_argument(
+        "--output-device", metavar="NAME|INDEX", help="speaker (see: massage-coach devices)"
+    )
+
+
 def _session_settings(args: argparse.Namespace) -> SessionSettings:
     return SessionSettings(routine=args.routine)
 
 
-def _run(args: argparse.Namespace) -> int:
-    if not args.text:
-        raise SkillError(
-            "voice sessions need the speech engines, which this version does not "
-            "have yet; use 'massage-coach run --text'"
-        )
-    settings = _session_settings(args)
-    loaded = catalog.load(settings.routine)
-    clock = MonotonicClock()
-    print("Type what you would say (help, next, pause, tender spot, ...). Ctrl-C ends.\n")
-    session = Session(
-        Dialogue(loaded.routine, loaded.prompts, speed=settings.speed, volume=settings.volume),
-        clock,
-        TypedCommands(sys.stdin, clock),
-        speech=ConsoleSpeech(sys.stdout),
+def _voice_settings(args: argparse.Namespace) -> VoiceSettings:
+    return VoiceSettings(
+        engine=args.engine,
+        model=args.model,
+        input_device=getattr(args, "input_device", None),
+        output_device=getattr(args, "output_device", None),
     )
-    return _exit_code(session.run())
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _session_settings(args)
+    if args.text:
+        print("Type what you would say (help, next, pause, tender spot, ...). Ctrl-C ends.\n")
+        return _exit_code(launch.run_text(settings, sys.stdin, sys.stdout))
+    outcome = launch.run_voice(settings, _voice_settings(args), [ReadableTranscript(sys.stdout)])
+    return _exit_code(outcome)
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    settings = SimulateSettings(_session_settings(args), args.script, args.transcript, args.quiet)
-    loaded = catalog.load(settings.session.routine)
-    lines = read_script(settings.script)
-    clock = VirtualClock()
-    commands = ScriptedCommands(lines, clock)
+    settings = SimulateSettings(
+        _session_settings(args),
+        _voice_settings(args),
+        script=args.script,
+        audio_in=args.audio_in,
+        audio_out=args.audio_out,
+        transcript=args.transcript,
+        quiet=args.quiet,
+    )
+    simulation = launch.Simulation(settings)
     with ExitStack() as files:
         sinks: list[TranscriptSink] = []
         if not settings.quiet:
             sinks.append(ReadableTranscript(sys.stdout))
+        if settings.audio_out:
+            files.enter_context(_open_output(settings.audio_out))
         if settings.transcript:
             sinks.append(
                 JsonLinesTranscript(files.enter_context(_open_output(settings.transcript)))
             )
-        dialogue = Dialogue(
-            loaded.routine,
-            loaded.prompts,
-            speed=settings.session.speed,
-            volume=settings.session.volume,
-        )
-        outcome = Session(dialogue, clock, commands, transcripts=sinks).run()
-    if commands.unused:
+        result = simulation.run(sinks)
+    if result.unused_lines:
         log.warning(
             "the session ended (%s) before %d script line(s) were reached",
-            outcome.value,
-            commands.unused,
+            result.outcome.value,
+            result.unused_lines,
         )
-    return _exit_code(outcome)
+    return _exit_code(result.outcome)
+
+
+def _devices(args: argparse.Namespace) -> int:
+    from skill.audio_devices import list_devices
+
+    found = list_devices()
+    if not found:
+        print("No audio devices. Plug in a USB microphone and speaker, or use 'run --text'.")
+        return EXIT_ERROR
+    print(" index  in  out  name")
+    for device in found:
+        marks = ("<in " if device.is_default_input else "") + (
+            "<out" if device.is_default_output else ""
+        )
+        print(f" {device.index:5}  {device.inputs:2}  {device.outputs:3}  {device.name}  {marks}")
+    print(
+        "\n<in and <out mark the defaults. Choose others with --input-device and "
+        "--output-device, by index or by a part of the name."
+    )
+    return EXIT_OK
 
 
 def _open_output(path: Path) -> TextIO:
+    """Opened (and so checked) before the session runs, not found unwritable at its end."""
     try:
         return path.open("w", encoding="utf-8")
     except OSError as exc:

@@ -58,3 +58,11 @@ class RecognizerError(SkillError):
 
 class ModelError(SkillError):
     """A speech model that is missing, incomplete, or could not be downloaded, with what to do."""
+
+
+class SpeechError(SkillError):
+    """Text to speech that cannot start or render, with what to do."""
+
+
+class AudioDeviceError(SkillError):
+    """A microphone or speaker that is missing, busy or gone, with what to do."""

@@ -80,6 +80,8 @@ PROMPT_FIELDS: dict[str, frozenset[str]] = {
     "no_question": _NONE,
     "already_started": _NONE,
     "not_understood": _NONE,
+    "engine_vosk": _NONE,
+    "engine_pocketsphinx": _NONE,
     "device_lost": _NONE,
     "device_back": _NONE,
     "last_seconds": frozenset({"seconds"}),
