@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install.sh
-exec .venv/bin/massage-coach run --text "$@"
+exec .venv/bin/massage-coach run "$@"
