@@ -38,7 +38,9 @@ COMMAND_LADEN = [
 class HearsEverything(EchoGuard):
     """No turn-taking at all: shows what the coach's voice does to the recognizer unguarded."""
 
-    def accepts(self, detection: Detection, start: float, end: float) -> bool:
+    def accepts(
+        self, detection: Detection, start: float, end: float, heard: Samples | None = None
+    ) -> bool:
         return True
 
 
@@ -178,5 +180,5 @@ def test_stop_said_over_the_coach_cuts_in(virtual_audio: VirtualAudio, tmp_path:
         finally:
             coach.kill()
     assert coach.returncode == 0, err
-    assert "> stop  (stop)" in out
+    assert "> stop  (stop)" in out, out
     assert "Alright, we'll stop here." in out

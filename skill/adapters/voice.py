@@ -8,6 +8,8 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
+import numpy as np
+
 from skill.audio_devices import Microphone, Player
 from skill.cues import cue_sound
 from skill.errors import AudioDeviceError, SpeechError
@@ -16,12 +18,14 @@ from skill.recognition import BYTES_PER_SECOND, Recognizer, SpeechEngine
 from skill.routine import Cue
 from skill.speech_render import SpeechRenderer
 from skill.turn_taking import EchoGuard
-from skill.wavfile import RATE
+from skill.wavfile import RATE, Samples
 
 log = logging.getLogger(__name__)
 
 REOPEN_EVERY = 1.0
 """Seconds between attempts to get a lost microphone back."""
+RECENT = 15.0
+"""Seconds of the microphone's sound kept, to tell the coach's echo from the person."""
 
 
 class SpokenOutput:
@@ -39,14 +43,15 @@ class SpokenOutput:
     def say(self, text: str, at: float) -> None:
         with self._render_lock:
             samples = self._renderer.render(text, self._speed)
-        start = max(self._clock.now(), self._busy_until)
-        self._busy_until = start + len(samples) / RATE
-        self._guard.speaking(text, start, self._busy_until)
-        self._player.play(samples, self._volume)
+        self._play(text, samples)
 
     def cue(self, cue: Cue, at: float) -> None:
-        samples = cue_sound(cue)
-        self._busy_until = max(self._clock.now(), self._busy_until) + len(samples) / RATE
+        self._play("", cue_sound(cue))
+
+    def _play(self, text: str, samples: Samples) -> None:
+        start = max(self._clock.now(), self._busy_until)
+        self._busy_until = start + len(samples) / RATE
+        self._guard.speaking(text, start, self._busy_until, samples)
         self._player.play(samples, self._volume)
 
     def stop(self) -> None:
@@ -91,6 +96,8 @@ class ListeningCommands:
         )
         self._stream: Recognizer = engine.stream()
         self._fed = 0.0
+        self._recent = bytearray()
+        """The last RECENT seconds of the stream, for the echo guard to compare with."""
         self._ready: deque[Utterance | DeviceSignal] = deque()
         self._lost_since: float | None = None
 
@@ -118,13 +125,22 @@ class ListeningCommands:
             return
         now = self._clock.now()
         self._fed += len(chunk) / BYTES_PER_SECOND
+        self._recent += chunk
+        del self._recent[: max(0, len(self._recent) - int(RECENT * BYTES_PER_SECOND))]
         for heard in self._stream.feed(chunk):
             # Stream seconds to clock seconds: the chunk just read ends now.
             start, end = now - (self._fed - heard.start), now - (self._fed - heard.end)
-            if self._guard.accepts(heard, start, end):
+            if self._guard.accepts(heard, start, end, self._sound(heard.start, heard.end)):
                 self._ready.append(Utterance(heard.text, heard.intent))
             else:
                 log.info("ignored %r: the coach was speaking", heard.text)
+
+    def _sound(self, start: float, end: float) -> Samples:
+        """The stream's sound from `start` to `end` (stream seconds), as far as it is kept."""
+        kept_from = self._fed - len(self._recent) / BYTES_PER_SECOND
+        lo = max(0, int((start - kept_from) * RATE)) * 2
+        hi = max(lo, int((end - kept_from) * RATE) * 2)
+        return np.frombuffer(bytes(self._recent[lo:hi]), np.int16)
 
     def _try_reopen(self, pause: float) -> None:
         assert self._lost_since is not None
