@@ -118,7 +118,7 @@ def main() -> int:
                 f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, "
                 f"{time.strftime('%Y-%m-%d')}; every WAV in ../shared/speech, {args.runs} runs.",
                 "Engines without their model installed here are left out. Accuracy and rejection",
-                "are measured separately.",
+                "are not measured here.",
                 "",
                 *rows,
                 "",
