@@ -20,7 +20,13 @@ ECHO_TAIL = 0.6
 """Seconds after the coach stops during which the room (and the endpointer) may still carry
 its voice."""
 ECHO_LAG = 0.5
-"""How far the microphone may lag (or the clocks disagree about) what the speaker played."""
+"""How far apart, either way, the times of what was played and what was heard may be: sound
+card buffers and the room on one side, estimates of when each was queued and read on the
+other."""
+ECHO_PIECE = 0.5
+"""Seconds of sound compared at a time."""
+ECHO_LOUD_PIECE = 0.25
+"""Pieces quieter than this share of the loudest one (pauses, fading echo) are not judged."""
 ECHO_LIKENESS = 0.85
 """Heard sound at least this much like the coach's (normalised correlation) is the coach's
 echo. A person talking over the coach as loud as its echo brings it down to about 0.7 (half
@@ -79,9 +85,27 @@ class EchoGuard:
             return False
         if heard is None:
             return True
-        echo = likeness(heard, self.played(start - ECHO_LAG, end))
+        echo = self._echo_likeness(heard, start)
         log.debug("%r over the coach: %.2f like its voice", detection.text, echo)
         return echo < ECHO_LIKENESS
+
+    def _echo_likeness(self, heard: Samples, start: float) -> float:
+        """How much `heard` (from clock time `start`) is like what was played, piece by piece:
+        each piece finds its own delay (two sound cards' clocks drift apart), and the least
+        like piece of those loud enough to hold speech decides, since a command said over the
+        coach may fill only one of them."""
+        piece = int(ECHO_PIECE * RATE)
+        parts = [heard[at : at + piece] for at in range(0, len(heard) - piece // 2, piece)]
+        energies = [float(np.sum(part.astype(np.float64) ** 2)) for part in parts]
+        loudest = max(energies, default=0.0)
+        scores = []
+        for index, (part, energy) in enumerate(zip(parts, energies, strict=True)):
+            if loudest == 0.0 or energy < ECHO_LOUD_PIECE * loudest:
+                continue
+            when = start + index * ECHO_PIECE
+            played = self.played(when - ECHO_LAG, when + len(part) / RATE + ECHO_LAG)
+            scores.append(likeness(part, played))
+        return min(scores, default=0.0)
 
     def played(self, start: float, end: float) -> Samples:
         """What the speaker played from `start` to `end`, silence where it played nothing."""

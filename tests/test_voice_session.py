@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -170,6 +171,8 @@ def test_a_spoken_answer_drives_the_coach_and_its_voice_reaches_the_speaker(
 
 
 def test_stop_said_over_the_coach_cuts_in(virtual_audio: VirtualAudio, tmp_path: Path) -> None:
+    """A microphone that hears the person far more than the speaker (a headset, or one turned
+    away from the speaker)."""
     stop = spoken("stop", tmp_path)
     with virtual_audio.record_speaker(tmp_path / "speaker.wav"):
         coach = _coach(virtual_audio, tmp_path)
@@ -180,5 +183,6 @@ def test_stop_said_over_the_coach_cuts_in(virtual_audio: VirtualAudio, tmp_path:
         finally:
             coach.kill()
     assert coach.returncode == 0, err
-    assert "> stop  (stop)" in out, out
+    # Heard as the stop command, whatever words the recognizer picked for it.
+    assert re.search(r"\] > .*  \(stop\)", out), out
     assert "Alright, we'll stop here." in out

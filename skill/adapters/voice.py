@@ -13,6 +13,7 @@ import numpy as np
 from skill.audio_devices import Microphone, Player
 from skill.cues import cue_sound
 from skill.errors import AudioDeviceError, SpeechError
+from skill.plan import SENTENCE_GAP
 from skill.ports import Clock, DeviceSignal, Utterance
 from skill.recognition import BYTES_PER_SECOND, Recognizer, SpeechEngine
 from skill.routine import Cue
@@ -43,7 +44,9 @@ class SpokenOutput:
     def say(self, text: str, at: float) -> None:
         with self._render_lock:
             samples = self._renderer.render(text, self._speed)
-        self._play(text, samples)
+        # A breath between sentences, as a person speaks, and the coach's paces assume: it
+        # also lets voice detection hear the end of a command said over the coach.
+        self._play(text, np.concatenate([samples, np.zeros(int(SENTENCE_GAP * RATE), np.int16)]))
 
     def cue(self, cue: Cue, at: float) -> None:
         self._play("", cue_sound(cue))
