@@ -71,3 +71,43 @@ def test_script_and_audio_in_cannot_both_be_given(tmp_path: Path) -> None:
     result = cli("simulate", "--script", "s.txt", "--audio-in", "a.wav", cwd=tmp_path)
     assert result.returncode == 2
     assert "not allowed with" in result.stderr
+
+
+def test_audio_out_holds_what_the_person_would_hear_when_they_would_hear_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "script.txt").write_text("1 yes\n", encoding="utf-8")
+    result = cli(
+        "simulate",
+        "--script",
+        "script.txt",
+        "--audio-out",
+        "out.wav",
+        "--transcript",
+        "out.jsonl",
+        "-q",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    heard = read_wav(tmp_path / "out.wav")
+    assert heard.rate == RATE
+    said = [
+        json.loads(line)
+        for line in (tmp_path / "out.jsonl").read_text().splitlines()
+        if json.loads(line)["kind"] == "say"
+    ]
+    from skill.speech_render import SpeechRenderer
+
+    renderer = SpeechRenderer(tmp_path / "cache" / "massage-coach" / "speech")
+    first = renderer.render(said[0]["text"])
+    # The welcome starts the file, until "yes" at 1 s cuts it off.
+    opening = heard.samples[: int(0.9 * RATE)].astype(np.float64)
+    assert np.corrcoef(opening, first[: int(0.9 * RATE)].astype(np.float64))[0, 1] > 0.99
+    goodbye = renderer.render("Then we won't massage your neck today.")
+    after_yes = heard.samples[RATE : RATE + len(goodbye)].astype(np.float64)
+    assert np.corrcoef(after_yes, goodbye.astype(np.float64))[0, 1] > 0.99
+    # "yes" at 1 s cut the welcome short: the file is the cut welcome and the goodbye, far
+    # shorter than everything the coach had queued.
+    queued = sum(len(renderer.render(line["text"])) for line in said) / RATE
+    assert 1.0 < heard.seconds < queued
