@@ -188,6 +188,21 @@ def _shut(stream: Any, label: str) -> None:
         log.debug("closing %s: %s", label, exc)
 
 
+def _raise_if_gone(
+    label: str, kind: Kind, *, ended: bool, idle: float, stall: float, idle_words: str
+) -> None:
+    """AudioDeviceError when the stream has ended, or the device has been idle too long."""
+    if ended:
+        raise AudioDeviceError(
+            f"{label} stopped working; it may have been unplugged. {_advice(kind)}"
+        )
+    if idle > stall:
+        raise AudioDeviceError(
+            f"{label} has {idle_words} for {idle:.1f} s; it may have been unplugged or taken "
+            f"by another program. {_advice(kind)}"
+        )
+
+
 class Microphone:
     """The microphone as 100 ms chunks of 16 kHz mono 16-bit sound, read on the caller's thread.
 
@@ -262,16 +277,14 @@ class Microphone:
             return chunk
 
     def _check_alive(self) -> None:
-        if self._ended.is_set():
-            raise AudioDeviceError(
-                f"{self._label} stopped working; it may have been unplugged. {_advice('input')}"
-            )
-        silent_for = time.monotonic() - self._last_chunk
-        if silent_for > self._stall:
-            raise AudioDeviceError(
-                f"{self._label} has given no sound for {silent_for:.1f} s; it may have been "
-                f"unplugged or taken by another program. {_advice('input')}"
-            )
+        _raise_if_gone(
+            self._label,
+            "input",
+            ended=self._ended.is_set(),
+            idle=time.monotonic() - self._last_chunk,
+            stall=self._stall,
+            idle_words="given no sound",
+        )
 
     def _report_troubles(self) -> None:
         if self._troubles != self._reported:
@@ -418,16 +431,14 @@ class Player:
     def _check_alive(self) -> None:
         if self._closed:
             raise AudioDeviceError(f"{self._label} is closed")
-        if self._ended.is_set():
-            raise AudioDeviceError(
-                f"{self._label} stopped working; it may have been unplugged. {_advice('output')}"
-            )
-        quiet_for = time.monotonic() - self._last_callback
-        if quiet_for > self._stall:
-            raise AudioDeviceError(
-                f"{self._label} has not asked for sound for {quiet_for:.1f} s; it may have been "
-                f"unplugged or taken by another program. {_advice('output')}"
-            )
+        _raise_if_gone(
+            self._label,
+            "output",
+            ended=self._ended.is_set(),
+            idle=time.monotonic() - self._last_callback,
+            stall=self._stall,
+            idle_words="not asked for sound",
+        )
 
     def close(self) -> None:
         """Closes the speaker at once; call wait_until_idle first to let the last clip finish."""
