@@ -48,7 +48,6 @@ def run_voice(
 
     loaded = catalog.load(settings.routine)
     choice = engines.choose(Engine(voice.engine), voice.model)
-    engine = engines.load(choice)
     renderer = SpeechRenderer(default_cache_dir())
     clock, guard = MonotonicClock(), EchoGuard()
     try:
@@ -59,6 +58,8 @@ def run_voice(
             f"{exc}\nTo use the coach without sound, run 'massage-coach run --text'."
         ) from None
     with player, microphone:
+        # Loaded once the devices are known to work: a missing one is reported at once.
+        engine = engines.load(choice)
         speech = SpokenOutput(renderer, player, guard, clock)
         notice = "engine_vosk" if choice.engine is Engine.VOSK else "engine_pocketsphinx"
         for sentence in loaded.prompts.say(notice):
